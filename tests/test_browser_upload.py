@@ -1,0 +1,44 @@
+"""Step 8 of the foundation, in real headless Chromium with a real Redis and worker:
+a creator picks a hero JPEG, the browser PUTs it straight to storage, the worker makes the
+variants, the card updates by itself and stops polling, and the public page shows it."""
+import pytest
+
+from .browser import browser, live_server, log_in, worker  # noqa: F401  (fixtures)
+from .conftest import CORPUS, PASSWORD
+
+PHOTO = CORPUS / "files" / "orientation" / "Landscape_6.jpg"
+
+
+@pytest.mark.browser
+def test_hero_upload_reaches_the_public_page(browser, live_server, worker, creator, campaign):
+    page = browser.new_page()
+    log_in(page, live_server, creator, PASSWORD)
+    page.goto(f"{live_server}/campaigns/{campaign.id}")
+
+    seen = {"card": 0, "storage_put": 0, "app_bytes": 0}
+
+    def on_request(request):
+        if "/card" in request.url:
+            seen["card"] += 1
+        if request.method == "PUT" and "/storage/originals/" in request.url:
+            seen["storage_put"] += 1
+
+    page.on("request", on_request)
+    page.set_input_files('input[data-upload-placement="hero"]', str(PHOTO))
+    page.wait_for_selector('#cards-hero .image-card[data-state="ready"] img', timeout=60_000)
+    assert seen["storage_put"] == 1  # the bytes went in one signed PUT
+    card_text = page.inner_text("#cards-hero .image-card")
+    assert "Ready and live" in card_text and "1800 × 1200" in card_text
+    thumb = page.eval_on_selector("#cards-hero img", "img => [img.complete, img.naturalWidth]")
+    assert thumb[0] and thumb[1] > 0
+
+    polls = seen["card"]
+    page.wait_for_timeout(2500)
+    assert seen["card"] == polls, "the card kept polling after the image was ready"
+
+    page.goto(f"{live_server}/c/{campaign.slug}")
+    page.wait_for_function("() => document.querySelector('header.hero img').naturalWidth > 0")
+    hero = page.eval_on_selector(
+        "header.hero img", "img => [img.currentSrc, img.naturalWidth, img.naturalHeight]")
+    assert "/media/variants/" in hero[0] and hero[0].endswith(".webp")
+    assert hero[1] > hero[2], "the EXIF-6 photo should display upright as landscape"
