@@ -82,6 +82,8 @@ class Image(db.Model):
     width = db.Column(db.Integer)
     height = db.Column(db.Integer)
     bytes = db.Column(db.BigInteger)
+    dominant_colour = db.Column(db.String(7))  # "#rrggbb", painted before the image loads
+    placeholder = db.Column(db.Text)  # a ~16 px WebP data: URI, shown blurred meanwhile
     error_code = db.Column(db.String(40))
     error_message = db.Column(db.String(500))
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)

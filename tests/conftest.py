@@ -21,7 +21,10 @@ from app.models import Campaign, User
 from app.queue import get_queue, get_redis
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+# The team's real-world corpus sits beside the checkout (CI lays a copy there too).
+CORPUS = Path(os.environ.get("CORPUS_DIR", ROOT.parent / "shared" / "corpus"))
+if not (CORPUS / "MANIFEST.tsv").exists():
+    raise RuntimeError(f"the image corpus is missing at {CORPUS}; set CORPUS_DIR to its folder")
 PASSWORD = "correct horse battery"
 
 

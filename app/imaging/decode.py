@@ -134,7 +134,8 @@ def _normalise_mode(im):
 def apply_orientation(im, orient):
     """Transpose stored pixels upright (orientation applied exactly once, here)."""
     transpose = _TRANSPOSE.get(orient)
-    return im.transpose(transpose) if transpose else im
+    # `is None`, not truthiness: FLIP_LEFT_RIGHT is the IntEnum value 0.
+    return im if transpose is None else im.transpose(transpose)
 
 
 def to_srgb(im, icc):

@@ -11,20 +11,24 @@ class PlacementLimits:
     label: str
     min_width: int
     min_height: int
-    min_ratio: float  # width / height, narrowest allowed
-    max_ratio: float  # width / height, widest allowed
+    narrowest: tuple  # (width, height): the tallest shape allowed
+    widest: tuple  # (width, height): the widest shape allowed
 
 
 PLACEMENTS = {
     # The hero spans the page top: wide enough for a 2x desktop banner, phone portraits allowed.
-    "hero": PlacementLimits("A hero image", 1200, 600, 3 / 4, 3.0),
-    "gallery": PlacementLimits("A gallery photo", 600, 400, 1 / 2, 3.0),
-    "inline": PlacementLimits("A photo in the story", 64, 64, 1 / 4, 4.0),
+    "hero": PlacementLimits("A hero image", 1200, 600, (2, 3), (3, 1)),
+    "gallery": PlacementLimits("A gallery photo", 600, 400, (1, 2), (3, 1)),
+    "inline": PlacementLimits("A photo in the story", 64, 64, (1, 4), (4, 1)),
 }
 
 
 def _ratio_text(ratio):
     return f"{ratio:.2g} : 1" if ratio >= 1 else f"1 : {1 / ratio:.2g}"
+
+
+def _shape_text(shape):
+    return f"{shape[0]} : {shape[1]}"
 
 
 def check_placement(width, height, placement):
@@ -38,11 +42,12 @@ def check_placement(width, height, placement):
             f"please choose a larger photo.",
         )
     ratio = width / height
-    if not limits.min_ratio <= ratio <= limits.max_ratio:
-        shape = "tall and narrow" if ratio < limits.min_ratio else "wide and short"
+    narrowest, widest = (w / h for w, h in (limits.narrowest, limits.widest))
+    if not narrowest <= ratio <= widest:
+        shape = "tall and narrow" if ratio < narrowest else "wide and short"
         raise ImageRejected(
             "bad_aspect_ratio",
-            f"This photo is very {shape} ({_ratio_text(ratio)}). {limits.label} works between "
-            f"{_ratio_text(limits.min_ratio)} and {_ratio_text(limits.max_ratio)} "
-            f"(width : height) — please crop it or choose another photo.",
+            f"This photo is very {shape} ({_ratio_text(ratio)}). {limits.label} works from "
+            f"{_shape_text(limits.narrowest)} (tall) to {_shape_text(limits.widest)} (wide), "
+            f"width : height — please crop it or choose another photo.",
         )

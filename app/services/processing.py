@@ -40,6 +40,7 @@ def process_image(image_id):
         image.width, image.height = result.width, result.height
         image.content_hash = result.content_hash
         image.bytes = result.bytes
+        image.dominant_colour, image.placeholder = result.dominant_colour, result.placeholder
         image.transition_to(states.READY)
         db.session.commit()
     except imaging.ImageRejected as rejected:
