@@ -65,6 +65,38 @@ def inspect(data, placement=None, settings=Settings()):
     return kind, im, orient, (width, height)
 
 
+def _resize_to_srgb(pixels, size, icc, pool, strips=2):
+    """Resize to `size` and convert to sRGB in horizontal strips, one per thread.
+
+    Both steps release the GIL. A box resize reads source pixels beyond its box just as a
+    whole-image resize does, so the strips join without a seam (byte-identical output).
+    """
+    width, height = size
+    if height < 64:
+        strips = 1
+    cuts = [round(height * i / strips) for i in range(strips + 1)]
+    scale = pixels.height / height
+
+    def strip(top, bottom):
+        box = (0, top * scale, pixels.width, bottom * scale)
+        part = pixels.resize((width, bottom - top), Image.Resampling.LANCZOS, box=box,
+                             reducing_gap=3.0)
+        return decode.to_srgb(part, icc)
+
+    parts = list(pool.map(strip, cuts[:-1], cuts[1:]))
+    if len(parts) == 1:
+        return parts[0]
+    joined = Image.new(parts[0].mode, size)
+    for part, top in zip(parts, cuts):
+        joined.paste(part, (0, top))
+    return joined
+
+
+def _own(im):
+    """A copy the JPEG encoder may use while the WebP encoder has the original."""
+    return im.copy() if im.mode != "RGBA" else im  # flatten() makes a new image for RGBA
+
+
 def process(data, placement=None, settings=Settings()):
     """Validate and process one photo; raise ImageRejected with a reason code if unusable."""
     kind, im, orient, (width, height) = inspect(data, placement, settings)
@@ -75,28 +107,27 @@ def process(data, placement=None, settings=Settings()):
 
     pixels = decode.decode(im, draft_size=stored_top)
     icc = pixels.info.get("icc_profile")
-    # Resize in stored orientation first, then colour and rotate the small image only.
-    top = pixels.resize(stored_top, Image.Resampling.LANCZOS, reducing_gap=3.0)
-    top = decode.apply_orientation(decode.to_srgb(top, icc), orient)
-    alpha = variants.has_alpha(top)
-    if top.mode == "RGBA" and not alpha:
-        top = top.convert("RGB")
-
     quality = {"webp_quality": settings.webp_quality, "jpeg_quality": settings.jpeg_quality}
-    levels = [top]
     with ThreadPoolExecutor(max_workers=2) as pool:
+        # Resize in stored orientation first, then colour and rotate the smaller image only.
+        top = _resize_to_srgb(pixels, stored_top, icc, pool)
+        del pixels, im  # the full-size decode is the largest buffer: let it go now
+        top = decode.apply_orientation(top, orient)
+        alpha = variants.has_alpha(top)
+        if top.mode == "RGBA" and not alpha:
+            top = top.convert("RGB")
+
         # The widest WebP is most of the work and releases the GIL: start it at once.
-        # Each encode gets its own copy: Pillow's encoderinfo is per image object.
-        jobs = [(top.size, "webp", pool.submit(variants.encode, top.copy(), "webp", **quality))]
-        for w in widths[1:]:
-            previous = levels[-1]
+        jobs = [(top.size, "webp", pool.submit(variants.encode, top, "webp", **quality))]
+        levels = [top]
+        for w in widths[1:]:  # chained: each width from the one before, not the original
             size = (w, variants.scaled_height(width, height, w))
-            levels.append(previous.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0))
+            levels.append(levels[-1].resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0))
         for level in levels[1:]:
-            jobs.append((level.size, "webp", pool.submit(variants.encode, level.copy(), "webp",
-                                                         **quality)))
+            jobs.append((level.size, "webp", pool.submit(variants.encode, level, "webp", **quality)))
         for level in levels:
-            jobs.append((level.size, "jpeg", pool.submit(variants.encode, level.copy(), "jpeg",
+            # Never save one image object from two threads: Pillow keeps per-save state on it.
+            jobs.append((level.size, "jpeg", pool.submit(variants.encode, _own(level), "jpeg",
                                                          **quality)))
         outputs = [
             variants.EncodedVariant(size[0], size[1], fmt, job.result())
