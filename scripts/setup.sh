@@ -15,8 +15,9 @@ fi
 stamp=".venv/.installed-$(cat requirements*.txt | sha1sum | cut -c1-12)-$(basename $requirements .txt)"
 if [ ! -f "$stamp" ]; then
   echo "==> installing Python packages from $requirements"
-  .venv/bin/pip install --quiet --upgrade pip
-  .venv/bin/pip install --quiet -r "$requirements"
+  # grep drops this machine's harmless "Location ... is ignored" notices from pip.config.
+  .venv/bin/pip install --quiet --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
+  .venv/bin/pip install --quiet -r "$requirements" 2>&1 | { grep -v "^WARNING: Location" || true; }
   touch "$stamp"
 fi
 

@@ -24,3 +24,12 @@ def test_database_down_is_named(config):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["failed"] == ["database"]
+
+
+def test_storage_down_is_named(app, client):
+    import shutil
+
+    shutil.rmtree(app.config["STORAGE_ROOT"])  # the disk (or mount) went away
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["failed"] == ["storage"]
