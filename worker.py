@@ -22,6 +22,7 @@ def main(argv):
         requeued = requeue_stranded()
         if requeued:
             logging.info("queued %d image(s) left waiting while the worker was away", requeued)
+        jobs.schedule_cleanup(delay_seconds=60)  # and every hour after that
         # Work horses are forked: never hand them the parent's open database connections.
         db.engine.dispose()
         worker = Worker([get_queue()], connection=get_redis())

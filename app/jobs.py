@@ -2,7 +2,11 @@
 
 Each one is a thin wrapper: it makes sure an app context exists and calls a service.
 """
+import logging
+
 from flask import current_app, has_app_context
+
+log = logging.getLogger(__name__)
 
 _app = None
 
@@ -25,3 +29,28 @@ def process_image(image_id):
 
     with _context():
         return processing.process_image(image_id)
+
+
+def clean_stale_uploads():
+    """Remove uploads not finished within a day, then run again in an hour."""
+    from .services import uploads
+
+    with _context():
+        removed = uploads.clean_stale()
+        log.info("removed %d upload(s) left unfinished for over a day", removed)
+        schedule_cleanup()
+        return removed
+
+
+CLEANUP_JOB_ID = "clean-stale-uploads"
+
+
+def schedule_cleanup(delay_seconds=3600):
+    """Put the stale-upload sweep on RQ's scheduler (one pending run at most)."""
+    from datetime import timedelta
+
+    from .queue import get_queue
+
+    queue = get_queue()
+    queue.enqueue_in(timedelta(seconds=delay_seconds), "app.jobs.clean_stale_uploads",
+                     job_id=CLEANUP_JOB_ID, result_ttl=86400)

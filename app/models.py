@@ -110,6 +110,11 @@ class Image(db.Model):
         """True when no background work is pending for this image."""
         return self.state in states.FINAL
 
+    @property
+    def is_working(self):
+        """True while a worker has (or will soon have) this image: its card polls."""
+        return self.state in states.WORKING
+
     def claim(self, expected, new_state):
         """Atomically move from `expected` to `new_state`; False if someone else got there first.
 
@@ -136,6 +141,29 @@ class Image(db.Model):
     def variants_of(self, fmt):
         """Return this image's variants in one format, widest first."""
         return [v for v in self.variants if v.format == fmt]
+
+
+class Upload(db.Model):
+    """The browser's upload of one image's original: how it is split, and how far it got."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    image_id = db.Column(db.Integer, db.ForeignKey("image.id"), nullable=False, unique=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)
+    strategy = db.Column(db.String(10), nullable=False)  # single | multipart
+    multipart_id = db.Column(db.String(1024))  # the storage's id for a multipart upload
+    size = db.Column(db.BigInteger, nullable=False)
+    part_size = db.Column(db.BigInteger, nullable=False)
+    part_count = db.Column(db.Integer, nullable=False)
+    content_type = db.Column(db.String(100), nullable=False)
+    state = db.Column(db.String(12), nullable=False, default="open")  # open | completed
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    image = db.relationship("Image", backref=db.backref("upload", uselist=False))
+
+    def part_range(self, number):
+        """(offset, size) of part `number`, counted from 1."""
+        offset = (number - 1) * self.part_size
+        return offset, min(self.part_size, self.size - offset)
 
 
 class Variant(db.Model):

@@ -22,6 +22,8 @@ TRANSITIONS = {
 
 # States in which nothing more happens without a person: the card stops polling.
 FINAL = frozenset({READY, QUARANTINED, REJECTED, FAILED})
+# States in which the worker has the image: the card polls only then.
+WORKING = frozenset({UPLOADED, PROCESSING})
 
 
 class IllegalTransition(ValueError):

@@ -188,3 +188,17 @@ class Client:
         """Call the JSON API with the CSRF header, as the uploader does."""
         return self.http.open(path, method=method, json=json or {},
                               headers={"X-CSRFToken": self.csrf})
+
+
+@pytest.fixture(scope="session")
+def big_jpeg(tmp_path_factory):
+    """A real ~20 MB JPEG (seeded noise at quality 100 does not compress): four parts."""
+    import random
+
+    from PIL import Image
+
+    width, height = 2720, 1800
+    pixels = random.Random(20).randbytes(width * height * 3)
+    path = tmp_path_factory.mktemp("big") / "big-photo.jpg"
+    Image.frombytes("RGB", (width, height), pixels).save(path, "JPEG", quality=100, subsampling=0)
+    return path

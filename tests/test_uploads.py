@@ -21,7 +21,8 @@ def start(client, campaign, data, placement="hero", name="photo.jpg", content_ty
 
 
 def put(client, started, data):
-    upload = started["upload"]
+    """Send the whole file with the first signed request (files here are single PUTs)."""
+    upload = started["parts"][0]
     return client.http.open(upload["url"], method=upload["method"], data=data,
                             headers=upload["headers"])
 
@@ -36,16 +37,16 @@ def test_hero_goes_all_the_way_to_the_public_page(logged_in, campaign):
     data = PHOTO.read_bytes()
     started = start(logged_in, campaign, data).get_json()
     assert started["strategy"] == "single"
-    image = db.session.get(Image, started["id"])
+    image = db.session.get(Image, started["image_id"])
     assert image.state == states.PENDING_UPLOAD
     assert image.original_key.startswith(f"originals/{campaign.id}/")
     assert "photo" not in image.original_key  # the server chooses keys, never the file name
     assert put(logged_in, started, data).status_code == 200
 
-    done = logged_in.api(started["complete_url"])
+    done = logged_in.api(started["urls"]["complete"])
     assert done.status_code == 202 and done.get_json()["queued"] is True
     assert db.session.get(Image, image.id).state == states.UPLOADED
-    card = logged_in.get(started["card_url"]).get_data(as_text=True)
+    card = logged_in.get(started["urls"]["card"]).get_data(as_text=True)
     assert 'hx-trigger="every 1s"' in card  # polls while work runs
 
     run_jobs()
@@ -55,7 +56,7 @@ def test_hero_goes_all_the_way_to_the_public_page(logged_in, campaign):
     assert (image.width, image.height) == (1800, 1200)
     assert sorted((v.width, v.format) for v in image.variants) == [
         (200, "jpeg"), (200, "webp"), (800, "jpeg"), (800, "webp"), (1800, "jpeg"), (1800, "webp")]
-    card = logged_in.get(started["card_url"])
+    card = logged_in.get(started["urls"]["card"])
     assert "hx-trigger" not in card.get_data(as_text=True)  # final: polling stops
     assert "HX-Request" in card.headers["Vary"]
 
@@ -71,20 +72,20 @@ def test_completing_twice_is_harmless(logged_in, campaign):
     data = PHOTO.read_bytes()
     started = start(logged_in, campaign, data).get_json()
     put(logged_in, started, data)
-    assert logged_in.api(started["complete_url"]).status_code == 202
-    assert logged_in.api(started["complete_url"]).status_code == 202
+    assert logged_in.api(started["urls"]["complete"]).status_code == 202
+    assert logged_in.api(started["urls"]["complete"]).status_code == 202
     run_jobs()
     db.session.expire_all()
-    image = db.session.get(Image, started["id"])
+    image = db.session.get(Image, started["image_id"])
     assert image.state == states.READY and len(image.variants) == 6
 
 
 def test_size_other_than_declared_is_refused_and_removed(logged_in, campaign):
     data = PHOTO.read_bytes()
     started = start(logged_in, campaign, data).get_json()
-    image = db.session.get(Image, started["id"])
+    image = db.session.get(Image, started["image_id"])
     get_storage().put(image.original_key, data[:1000], "image/jpeg")  # not what was declared
-    response = logged_in.api(started["complete_url"])
+    response = logged_in.api(started["urls"]["complete"])
     assert response.status_code == 400
     assert response.get_json()["code"] == "size_mismatch"
     assert "expected" in response.get_json()["error"]
@@ -96,17 +97,18 @@ def test_bytes_that_are_not_a_photo_are_refused_and_removed(logged_in, campaign)
     data = b"%PDF-1.7 this is a document" * 100
     started = start(logged_in, campaign, data, name="photo.jpg").get_json()
     assert put(logged_in, started, data).status_code == 200
-    response = logged_in.api(started["complete_url"])
+    response = logged_in.api(started["urls"]["complete"])
     assert response.status_code == 415 and response.get_json()["code"] == "unsupported_type"
-    image = db.session.get(Image, started["id"])
+    image = db.session.get(Image, started["image_id"])
     assert get_storage().head(image.original_key) is None
     assert image.state == states.PENDING_UPLOAD
 
 
 def test_completing_before_the_bytes_arrive(logged_in, campaign):
     started = start(logged_in, campaign, b"x" * 10).get_json()
-    response = logged_in.api(started["complete_url"])
+    response = logged_in.api(started["urls"]["complete"])
     assert response.status_code == 409 and "haven't received" in response.get_json()["error"]
+    assert response.get_json()["code"] == "incomplete"
 
 
 @pytest.mark.parametrize("body,message", [
@@ -131,8 +133,8 @@ def test_another_creators_campaign_and_image_are_refused(client, other_creator, 
     intruder = type(client)(client.app)
     intruder.login(other_creator)
     assert start(intruder, campaign, data).status_code == 404
-    assert intruder.api(started["complete_url"]).status_code == 404
-    assert intruder.get(started["card_url"]).status_code == 404
+    assert intruder.api(started["urls"]["complete"]).status_code == 404
+    assert intruder.get(started["urls"]["card"]).status_code == 404
     assert db.session.scalar(db.select(db.func.count()).select_from(Image)) == 1
 
 
@@ -146,7 +148,7 @@ def test_redis_down_keeps_the_image_uploaded_until_it_is_back(config, creator, c
         client.login(creator.email)
         started = start(client, campaign, data).get_json()
         put(client, started, data)
-        response = client.api(started["complete_url"])
+        response = client.api(started["urls"]["complete"])
         assert response.status_code == 202
         assert response.get_json()["queued"] is False
         assert "Processing will start shortly" in response.get_json()["message"]
@@ -156,23 +158,23 @@ def test_redis_down_keeps_the_image_uploaded_until_it_is_back(config, creator, c
     from datetime import timedelta
 
     db.session.expire_all()
-    assert db.session.get(Image, started["id"]).state == states.UPLOADED
+    assert db.session.get(Image, started["image_id"]).state == states.UPLOADED
     assert requeue_stranded(older_than=timedelta(0)) == 1
     run_jobs()
     db.session.expire_all()
-    assert db.session.get(Image, started["id"]).state == states.READY
+    assert db.session.get(Image, started["image_id"]).state == states.READY
 
 
 def test_a_photo_too_small_for_the_hero_is_rejected_with_advice(logged_in, campaign):
     data = (CORPUS / "files" / "jpeg_meta" / "iptc.jpg").read_bytes()  # 640x480
     started = start(logged_in, campaign, data).get_json()
     put(logged_in, started, data)
-    logged_in.api(started["complete_url"])
+    logged_in.api(started["urls"]["complete"])
     run_jobs()
     db.session.expire_all()
-    image = db.session.get(Image, started["id"])
+    image = db.session.get(Image, started["image_id"])
     assert image.state == states.REJECTED and image.error_code == "too_small"
-    card = logged_in.get(started["card_url"]).get_data(as_text=True)
+    card = logged_in.get(started["urls"]["card"]).get_data(as_text=True)
     assert "640 × 480" in card and "1200 × 600" in card
     assert image.variants == []
 
@@ -181,7 +183,7 @@ def test_storage_failure_during_processing_fails_cleanly(logged_in, campaign, mo
     data = PHOTO.read_bytes()
     started = start(logged_in, campaign, data).get_json()
     put(logged_in, started, data)
-    logged_in.api(started["complete_url"])
+    logged_in.api(started["urls"]["complete"])
     storage = get_storage()
     real_put = storage.put
     calls = []
@@ -195,7 +197,7 @@ def test_storage_failure_during_processing_fails_cleanly(logged_in, campaign, mo
     monkeypatch.setattr(storage, "put", flaky_put)
     run_jobs()  # the worker survives and records the failure
     db.session.expire_all()
-    image = db.session.get(Image, started["id"])
+    image = db.session.get(Image, started["image_id"])
     assert image.state == states.FAILED and image.error_code == "storage_error"
     assert image.variants == []
     for key in calls[:2]:
