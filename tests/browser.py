@@ -4,11 +4,12 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from .conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -54,6 +55,9 @@ def worker(app):
         STORAGE_BACKEND=app.config["STORAGE_BACKEND"],
         STORAGE_ROOT=app.config["STORAGE_ROOT"],
         SECRET_KEY=app.config["SECRET_KEY"],
+        S3_BUCKET=app.config.get("S3_BUCKET") or "",
+        S3_REGION=app.config.get("S3_REGION") or "us-east-1",
+        S3_ENDPOINT_URL=app.config.get("S3_ENDPOINT_URL") or "",
     )
     process = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -20,6 +20,9 @@ from app.extensions import db as _db
 from app.models import Campaign, User
 from app.queue import get_queue, get_redis
 
+# Browser fixtures (Chromium, live server, real worker) live in tests/browser.py.
+pytest_plugins = ["tests.browser"]
+
 ROOT = Path(__file__).resolve().parent.parent
 # The team's real-world corpus sits beside the checkout (CI lays a copy there too).
 CORPUS = Path(os.environ.get("CORPUS_DIR", ROOT.parent / "shared" / "corpus"))
@@ -43,6 +46,18 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """moto's S3 API over real HTTP on a loopback port (it stands in for AWS only)."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -3,7 +3,7 @@ a creator picks a hero JPEG, the browser PUTs it straight to storage, the worker
 variants, the card updates by itself and stops polling, and the public page shows it."""
 import pytest
 
-from .browser import browser, live_server, log_in, worker  # noqa: F401  (fixtures)
+from .browser import log_in
 from .conftest import CORPUS, PASSWORD
 
 PHOTO = CORPUS / "files" / "orientation" / "Landscape_6.jpg"

@@ -6,21 +6,10 @@ own code in test_local.py and by the upload service's checks, not here.
 import boto3
 import pytest
 import requests
-from moto.server import ThreadedMotoServer
 
 from app.storage.s3 import S3Storage
 
-from ..conftest import free_port
 from .contract import StorageContract
-
-
-@pytest.fixture(scope="session")
-def moto_endpoint():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture
