@@ -51,6 +51,24 @@ def from_environment():
         "UPLOAD_URL_EXPIRY": _int("UPLOAD_URL_EXPIRY", 900),
         "MAX_UPLOAD_BYTES": _int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "MODERATION_PROVIDER": os.environ.get("MODERATION_PROVIDER", "nudenet"),
+        "MODERATION_MIN_CONFIDENCE": float(os.environ.get("MODERATION_MIN_CONFIDENCE", 60)),
+        "MODERATION_CATEGORIES": os.environ.get(
+            "MODERATION_CATEGORIES",
+            "Explicit,Non-Explicit Nudity of Intimate parts and Kissing,Violence,"
+            "Visually Disturbing,Hate Symbols",
+        ),
+        "MODERATION_RETRIES": _int("MODERATION_RETRIES", 3),
+        "MODERATION_BACKOFF": float(os.environ.get("MODERATION_BACKOFF", 1.0)),
+        "REKOGNITION_REGION": os.environ.get("REKOGNITION_REGION")
+        or os.environ.get("S3_REGION", "us-east-1"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": _int("SMTP_PORT", 587),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "1") == "1",
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Campaign images <no-reply@example.org>"),
+        "APP_URL": os.environ.get("APP_URL", "http://127.0.0.1:5000"),
     }
 
 

@@ -84,6 +84,8 @@ class Image(db.Model):
     bytes = db.Column(db.BigInteger)
     dominant_colour = db.Column(db.String(7))  # "#rrggbb", painted before the image loads
     placeholder = db.Column(db.Text)  # a ~16 px WebP data: URI, shown blurred meanwhile
+    moderation_provider = db.Column(db.String(20))
+    moderation_labels = db.Column(db.JSON)  # [{name, confidence, category}, ...]
     error_code = db.Column(db.String(40))
     error_message = db.Column(db.String(500))
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
@@ -178,3 +180,31 @@ class Variant(db.Model):
     image = db.relationship("Image", back_populates="variants")
 
     __table_args__ = (db.UniqueConstraint("image_id", "width", "format", name="uq_variant_size"),)
+
+
+class Notification(db.Model):
+    """A plain-language message for one user, shown in the notification centre."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False, index=True)
+    image_id = db.Column(db.Integer, db.ForeignKey("image.id", ondelete="SET NULL"))
+    message = db.Column(db.String(1000), nullable=False)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    read_at = db.Column(db.DateTime(timezone=True))
+
+    user = db.relationship("User")
+
+
+class AuditEntry(db.Model):
+    """Who decided what about an image, when and why. Never edited, never deleted."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    actor_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)
+    image_id = db.Column(db.Integer, nullable=False, index=True)  # kept even if the image goes
+    campaign_id = db.Column(db.Integer, nullable=False)
+    action = db.Column(db.String(20), nullable=False)  # approve | reject
+    reason = db.Column(db.String(500), nullable=False, default="")
+    labels = db.Column(db.JSON)  # what the provider saw, as it was when decided
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    actor = db.relationship("User")

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python=${PYTHON:-python3}
-requirements=requirements.txt
+# The app with its local moderation default (nudenet, optional in production), or for tests.
+requirements=requirements-moderation.txt
 [ "${1:-}" = dev ] && requirements=requirements-dev.txt
 
 if [ ! -x .venv/bin/python ]; then
@@ -17,7 +18,7 @@ if [ ! -f "$stamp" ]; then
   echo "==> installing Python packages from $requirements"
   # grep drops this machine's harmless "Location ... is ignored" notices from pip.config.
   .venv/bin/pip install --quiet --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
-  .venv/bin/pip install --quiet -r "$requirements" 2>&1 | { grep -v "^WARNING: Location" || true; }
+  .venv/bin/pip install --quiet -r requirements.txt -r "$requirements" 2>&1 | { grep -v "^WARNING: Location" || true; }
   touch "$stamp"
 fi
 

@@ -85,6 +85,8 @@ def config(database_url, redis_url, tmp_path):
         "QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}",
         "STORAGE_BACKEND": "local",
         "STORAGE_ROOT": str(tmp_path / "storage"),
+        "MODERATION_PROVIDER": "none",  # moderation tests choose their own
+        "MODERATION_BACKOFF": 0,
     }
 
 

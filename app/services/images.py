@@ -76,3 +76,15 @@ def variant_sources(image):
             sources["fallback"] = storage.public_url(variants[0].key)
             sources["width"], sources["height"] = variants[0].width, variants[0].height
     return sources
+
+
+def thumbnail_url(image):
+    """A small picture of the image for its card: public once ready, private while in review."""
+    from flask import url_for
+
+    jpegs = image.variants_of("jpeg")
+    if not jpegs:
+        return None
+    if image.state == states.READY:
+        return get_storage().public_url(jpegs[-1].key)
+    return url_for("admin.private_variant", image_id=image.id, variant_id=jpegs[-1].id)

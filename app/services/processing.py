@@ -8,7 +8,8 @@ from .. import imaging, states
 from ..extensions import db
 from ..imaging.variants import EncodedVariant
 from ..models import Image, Variant
-from ..storage import IMMUTABLE, VARIANTS, StorageError, get_storage
+from ..storage import IMMUTABLE, QUARANTINE, VARIANTS, StorageError, get_storage
+from . import moderation
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,12 @@ def process_image(image_id):
         with storage.open(image.original_key) as stream:
             data = stream.read()
         result = imaging.process(data, image.placement, core_settings())
+        # Moderation runs before anything is stored: a flagged photo's variants go to the
+        # private quarantine prefix and are never reachable by a public URL.
+        verdict = moderation.check(result)
+        prefix = QUARANTINE if verdict.flagged else VARIANTS
         for variant in result.variants:
-            key = variant_key(variant)
+            key = variant_key(variant, prefix)
             storage.put(key, variant.data, variant.content_type, cache_control=IMMUTABLE,
                         tags={"kind": "variant", "image": str(image.id)})
             written.append(key)
@@ -41,7 +46,12 @@ def process_image(image_id):
         image.content_hash = result.content_hash
         image.bytes = result.bytes
         image.dominant_colour, image.placeholder = result.dominant_colour, result.placeholder
-        image.transition_to(states.READY)
+        image.moderation_provider, image.moderation_labels = verdict.provider, verdict.to_json()
+        if verdict.flagged:
+            image.transition_to(states.QUARANTINED)
+            moderation.tell_creator_pending(image)
+        else:
+            image.transition_to(states.READY)
         db.session.commit()
     except imaging.ImageRejected as rejected:
         _finish_with_error(image, states.REJECTED, rejected.code, rejected.message, written)
@@ -56,9 +66,9 @@ def process_image(image_id):
     return image.state
 
 
-def variant_key(variant: EncodedVariant):
-    """Public key of a variant: its content-hash name under the variants prefix."""
-    return f"{VARIANTS}{variant.name}"
+def variant_key(variant: EncodedVariant, prefix=VARIANTS):
+    """Key of a variant: its content-hash name under the public (or quarantine) prefix."""
+    return f"{prefix}{variant.name}"
 
 
 def _finish_with_error(image, state, code, message, written):

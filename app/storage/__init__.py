@@ -4,6 +4,7 @@ from flask import current_app
 from .base import (  # noqa: F401  (re-exported: the rest of the app imports from here)
     IMMUTABLE,
     ORIGINALS,
+    QUARANTINE,
     VARIANTS,
     KeyRefused,
     ObjectMissing,

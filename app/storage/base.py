@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 ORIGINALS = "originals/"  # private: never readable by a public URL
 VARIANTS = "variants/"  # public: processed images only
+QUARANTINE = "quarantine/"  # private: variants of flagged images, until an admin approves
 
 # Server-chosen keys only ever use these characters; anything else is refused.
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*(/[A-Za-z0-9][A-Za-z0-9_.\-]*)*$")
@@ -63,8 +64,9 @@ def check_key(key):
     """Return `key` if it is well formed and under a known prefix, else raise KeyRefused."""
     if not isinstance(key, str) or not _KEY.match(key) or ".." in key.split("/"):
         raise KeyRefused(f"refused storage key {key!r}")
-    if not key.startswith((ORIGINALS, VARIANTS)):
-        raise KeyRefused(f"storage key {key!r} is outside the originals/ and variants/ prefixes")
+    if not key.startswith((ORIGINALS, VARIANTS, QUARANTINE)):
+        raise KeyRefused(f"storage key {key!r} is outside the originals/, variants/ and "
+                         "quarantine/ prefixes")
     return key
 
 
