@@ -14,9 +14,13 @@ REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export REDIS_URL
 
 pids=()
+redis_pid=""
 stop() {
   trap - INT TERM EXIT
-  [ ${#pids[@]} -gt 0 ] && { echo; echo "==> stopping"; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+  echo; echo "==> stopping"
+  # Web and worker first (the worker says goodbye to Redis), then the Redis we started.
+  [ ${#pids[@]} -gt 0 ] && { kill "${pids[@]}" 2>/dev/null || true; wait "${pids[@]}" 2>/dev/null || true; }
+  [ -n "$redis_pid" ] && { kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; }
 }
 trap stop INT TERM EXIT
 
@@ -30,7 +34,7 @@ else
   echo "==> starting redis-server on port $redis_port (data in instance/redis)"
   redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$PWD/instance/redis" --save 60 1 --daemonize no \
     --logfile "$PWD/instance/redis/redis.log" &
-  pids+=($!)
+  redis_pid=$!
   for _ in $(seq 50); do redis_up && break; sleep 0.1; done
   redis_up || { echo "Redis did not start; see instance/redis/redis.log"; exit 1; }
 fi
@@ -50,5 +54,5 @@ pids+=($!)
 echo
 echo "    Campaign images is running at  http://$HOST:$PORT/   (Ctrl-C stops it)"
 echo
-wait -n "${pids[@]}"
+wait -n "${pids[@]}" || true
 echo "==> a process stopped; shutting down the rest"
