@@ -42,3 +42,21 @@ def test_hero_upload_reaches_the_public_page(browser, live_server, worker, creat
         "header.hero img", "img => [img.currentSrc, img.naturalWidth, img.naturalHeight]")
     assert "/media/variants/" in hero[0] and hero[0].endswith(".webp")
     assert hero[1] > hero[2], "the EXIF-6 photo should display upright as landscape"
+
+
+@pytest.mark.browser
+def test_a_document_named_jpg_is_refused_before_anything_is_sent(browser, live_server, creator,
+                                                                 campaign):
+    page = browser.new_page()
+    log_in(page, live_server, creator, PASSWORD)
+    page.goto(f"{live_server}/campaigns/{campaign.id}")
+    api_calls = []
+    page.on("request", lambda request: "/api/uploads" in request.url and api_calls.append(request))
+    page.set_input_files('input[data-upload-placement="gallery"]',
+                         str(CORPUS / "files/hostile/ole_document_named.jpg"))
+    card = page.wait_for_selector('#cards-gallery .image-card[data-state="failed"]')
+    assert card.inner_text().count("This is an Office document. Please choose a JPEG, PNG or HEIC photo.") == 1
+    assert not page.is_visible("#cards-gallery button.retry")
+    assert api_calls == []  # checked in the browser, from the file's first bytes
+    page.click("#cards-gallery button:has-text('Dismiss')")
+    assert page.query_selector("#cards-gallery .image-card") is None

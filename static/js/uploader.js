@@ -62,6 +62,7 @@ class Card {
       img.alt = "";
       img.src = URL.createObjectURL(file);
       img.onload = () => URL.revokeObjectURL(img.src);
+      img.onerror = () => img.remove(); // not a picture after all: no broken-image icon
       this.element.querySelector(".thumb").replaceChildren(img);
     }
   }
@@ -81,10 +82,12 @@ class Card {
     this.stats.textContent = parts.join(" · ");
   }
 
-  fail(message) {
+  /** Show why it failed; `started` says whether anything reached the server. */
+  fail(message, started) {
     this.element.classList.add("state-failed");
     this.say(message, "failed");
-    this.cancelButton.hidden = true;
+    this.bar.hidden = !started;
+    this.cancelButton.textContent = started ? "Cancel" : "Dismiss";
   }
 }
 
@@ -115,7 +118,7 @@ class FileUpload {
     } catch (error) {
       if (error instanceof Cancelled) return;
       this.card.fail(error instanceof UploadFailed ? error.message
-        : "Something went wrong with this upload. Please try again.");
+        : "Something went wrong with this upload. Please try again.", Boolean(this.upload));
       this.card.retryButton.hidden = !this.upload; // retrying resumes where it stopped
       if (!(error instanceof UploadFailed)) console.error(error);
     }
@@ -280,17 +283,19 @@ class FileUpload {
   }
 
   async cancel() {
+    if (!this.upload) {
+      this.card.element.remove(); // refused before anything was sent: just dismiss
+      return;
+    }
     this.cancelled = true;
     for (const xhr of this.requests) xhr.abort();
     localStorage.removeItem(this.key);
     this.card.cancelButton.hidden = true;
     this.card.say("Cancelling…", "cancelling");
-    if (this.upload) {
-      const { status, data } = await api("DELETE", this.upload.urls.cancel);
-      if (status !== 204 && status !== 404) {
-        this.card.fail(data.error || "We couldn't cancel this upload. Please reload the page.");
-        return;
-      }
+    const { status, data } = await api("DELETE", this.upload.urls.cancel);
+    if (status !== 204 && status !== 404) {
+      this.card.fail(data.error || "We couldn't cancel this upload. Please reload the page.", true);
+      return;
     }
     this.card.say("Cancelled. Nothing was kept.", "cancelled");
     setTimeout(() => this.card.element.remove(), 4000);
