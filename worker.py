@@ -24,7 +24,7 @@ def main(argv):
         if requeued:
             logging.info("queued %d image(s) left waiting while the worker was away", requeued)
         jobs.schedule_cleanup(delay_seconds=60)  # and every hour after that
-        get_provider().warm_up()  # load a moderation model once, before work horses fork
+        get_provider().warm_up()  # import moderation libraries once, before work horses fork
         # Work horses are forked: never hand them the parent's open database connections.
         db.engine.dispose()
         worker = Worker([get_queue()], connection=get_redis())

@@ -225,3 +225,31 @@ def test_cancel_leaves_nothing_behind(browser, live_server, creator, campaign, b
         assert not (storage.root / key).exists()
         assert multipart_id
     context.close()
+
+
+def test_a_part_that_fails_for_good_says_so_and_try_again_resumes(
+        browser, live_server, worker, creator, campaign, big_jpeg):
+    context, page = open_campaign(browser, live_server, creator, campaign)
+    page.add_init_script("window.uploaderSettings = {retryBase: 20, maxAttempts: 2};")
+    page.reload()
+    outage = {"on": True}
+
+    def decide(number, attempt, route):
+        if number == 4 and outage["on"]:
+            route.abort("failed")
+            return True
+        return False
+
+    parts = Parts(page, decide)
+    choose(page, big_jpeg)
+    card = page.wait_for_selector('#cards-hero .image-card[data-state="failed"]')
+    assert "keeps dropping" in card.inner_text() and "Try again" in card.inner_text()
+    assert parts.attempts[4] == 3  # the first try and two retries, then it stops
+    sent_before = dict(parts.attempts)
+
+    outage["on"] = False
+    page.click("#cards-hero button.retry")
+    wait_ready(page)
+    assert parts.attempts == {**sent_before, 4: 4}, "finished parts were sent again"
+    assert_progress_was_honest(page)
+    context.close()

@@ -135,12 +135,14 @@ def jpeg_800(path):
 def test_nudenet_passes_a_benign_real_photo():
     provider = NudeNetModeration(60)
     data = jpeg_800(CORPUS / "files/orientation/Landscape_1.jpg")
-    provider.warm_up()
     started = time.perf_counter()
+    first = provider.check(data)  # builds this process's ONNX session first
+    loaded = time.perf_counter()
     verdict = provider.check(data)
-    elapsed = time.perf_counter() - started
-    assert not verdict.flagged and verdict.provider == "nudenet"
-    print(f"nudenet: {elapsed * 1000:.0f} ms for one 800 px photo")
+    done = time.perf_counter()
+    assert not first.flagged and not verdict.flagged and verdict.provider == "nudenet"
+    print(f"nudenet: first photo {1000 * (loaded - started):.0f} ms (with model load), "
+          f"next {1000 * (done - loaded):.0f} ms")
 
 
 def test_nudenet_policy_flags_only_exposed_intimate_parts_above_the_threshold():
@@ -151,7 +153,10 @@ def test_nudenet_policy_flags_only_exposed_intimate_parts_above_the_threshold():
         def detect(self, data):
             return self.detections
 
+    import os
+
     provider = NudeNetModeration(60)
+    provider._pid = os.getpid()
     provider._detector = Detector([{"class": "FACE_FEMALE", "score": 0.99, "box": []},
                                    {"class": "FEMALE_BREAST_EXPOSED", "score": 0.31, "box": []}])
     assert not provider.check(JPEG).flagged

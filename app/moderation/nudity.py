@@ -3,6 +3,8 @@
 Optional: the package carries an AGPL licence, so production installs may leave it out
 (requirements-moderation.txt installs it; `make run` does).
 """
+import os
+
 from .base import Label, ModerationUnavailable, Provider, Verdict
 
 # The detector's classes that put a photo in front of an admin.
@@ -26,18 +28,25 @@ class NudeNetModeration(Provider):
                 "pip install -r requirements-moderation.txt, or choose rekognition, manual or none"
             )
         self.min_confidence = min_confidence
-        self._detector = None
+        self._detector, self._pid = None, None
 
     def warm_up(self):
-        if self._detector is None:
+        """Import the libraries before the worker forks; the model itself loads per process."""
+        import nudenet  # noqa: F401  (onnxruntime and OpenCV come with it)
+
+    def _detector_here(self):
+        # An ONNX session's thread pool does not survive fork(): every process (RQ forks a
+        # work horse per job) builds its own, which takes about 0.1 s.
+        if self._detector is None or self._pid != os.getpid():
             from nudenet import NudeDetector
 
-            self._detector = NudeDetector()
+            self._detector, self._pid = NudeDetector(), os.getpid()
+        return self._detector
 
     def check(self, jpeg_bytes):
-        self.warm_up()
+        detector = self._detector_here()
         try:
-            detections = self._detector.detect(jpeg_bytes)
+            detections = detector.detect(jpeg_bytes)
         except Exception as error:  # a broken model or input: a person decides instead
             raise ModerationUnavailable(f"nudenet failed: {error}", retryable=False)
         labels = [

@@ -6,10 +6,16 @@ import {
   isExpired, isRetryable, planParts, retryDelay,
 } from "./upload-core.js";
 
-const PARALLEL = 4; // parts in flight at once
-const MAX_ATTEMPTS = 6; // per part, network errors and 5xx only
+// Tunable from the page (window.uploaderSettings) for slow networks, or for tests.
+const SETTINGS = {
+  parallel: 4, // parts in flight at once
+  maxAttempts: 6, // per part, for network errors and 5xx
+  retryBase: 500, // ms: the first retry waits 250-500 ms, then doubling
+  ...(window.uploaderSettings || {}),
+};
 const MAX_RESIGNS = 5; // per part, for expired URLs
 const EXPIRY_MARGIN_MS = 30_000; // re-sign a URL this long before it expires
+const backoff = (attempt) => retryDelay(attempt, { base: SETTINGS.retryBase });
 
 const csrfToken = () => document.querySelector('meta[name="csrf-token"]').content;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -141,7 +147,7 @@ class FileUpload {
     const lane = async () => {
       while (waiting.length) await this.sendPart(waiting.shift(), waiting);
     };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, waiting.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(SETTINGS.parallel, waiting.length) }, lane));
     await this.complete();
   }
 
@@ -188,7 +194,7 @@ class FileUpload {
         return this.signed.get(number);
       }
       if (status !== 0 && !isRetryable(status)) throw new UploadFailed(data.error || this.offlineMessage(status));
-      await sleep(retryDelay(1));
+      await sleep(backoff(1));
     }
   }
 
@@ -213,8 +219,8 @@ class FileUpload {
         continue;
       }
       if (status === 0 && !navigator.onLine) continue; // wait for the connection, no attempt used
-      if (isRetryable(status) && attempts < MAX_ATTEMPTS) {
-        const delay = retryDelay(attempts);
+      if (isRetryable(status) && attempts < SETTINGS.maxAttempts) {
+        const delay = backoff(attempts);
         attempts += 1;
         this.card.say(`Connection trouble; trying part ${part.number} again in ${Math.ceil(delay / 1000)} s…`);
         await sleep(delay);
@@ -269,8 +275,8 @@ class FileUpload {
         await this.run(); // storage lost a part: send what is missing, then complete again
         return;
       }
-      if ((status === 0 || isRetryable(status)) && attempt < MAX_ATTEMPTS) {
-        await sleep(retryDelay(attempt));
+      if ((status === 0 || isRetryable(status)) && attempt < SETTINGS.maxAttempts) {
+        await sleep(backoff(attempt));
         continue;
       }
       if (status !== 0 && status < 500) localStorage.removeItem(this.key);
