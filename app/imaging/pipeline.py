@@ -65,11 +65,11 @@ def inspect(data, placement=None, settings=Settings()):
     return kind, im, orient, (width, height)
 
 
-def _resize_to_srgb(pixels, size, icc, pool, strips=2):
-    """Resize to `size` and convert to sRGB in horizontal strips, one per thread.
+def _resize_to_srgb(pixels, size, icc, orient, pool, strips=2):
+    """Resize to stored `size`, convert to sRGB and turn upright, in strips, one per thread.
 
-    Both steps release the GIL. A box resize reads source pixels beyond its box just as a
-    whole-image resize does, so the strips join without a seam (byte-identical output).
+    All three steps release the GIL. A box resize reads source pixels beyond its box just
+    as a whole-image resize does, so the strips join without a seam (byte-identical output).
     """
     width, height = size
     if height < 64:
@@ -81,15 +81,21 @@ def _resize_to_srgb(pixels, size, icc, pool, strips=2):
         box = (0, top * scale, pixels.width, bottom * scale)
         part = pixels.resize((width, bottom - top), Image.Resampling.LANCZOS, box=box,
                              reducing_gap=3.0)
-        return decode.to_srgb(part, icc)
+        return decode.apply_orientation(decode.to_srgb(part, icc), orient)
 
     parts = list(pool.map(strip, cuts[:-1], cuts[1:]))
     if len(parts) == 1:
         return parts[0]
-    joined = Image.new(parts[0].mode, size)
-    for part, top in zip(parts, cuts):
-        joined.paste(part, (0, top))
+    joined = Image.new(parts[0].mode, decode.upright_size(size, orient))
+    for part, top, bottom in zip(parts, cuts, cuts[1:]):
+        joined.paste(part, _upright_offset(orient, height, top, bottom))
     return joined
+
+
+def _upright_offset(orient, height, top, bottom):
+    """Where stored rows [top, bottom) of an image `height` rows tall land once upright."""
+    return {1: (0, top), 2: (0, top), 3: (0, height - bottom), 4: (0, height - bottom),
+            5: (top, 0), 8: (top, 0), 6: (height - bottom, 0), 7: (height - bottom, 0)}[orient]
 
 
 def _own(im):
@@ -110,9 +116,8 @@ def process(data, placement=None, settings=Settings()):
     quality = {"webp_quality": settings.webp_quality, "jpeg_quality": settings.jpeg_quality}
     with ThreadPoolExecutor(max_workers=2) as pool:
         # Resize in stored orientation first, then colour and rotate the smaller image only.
-        top = _resize_to_srgb(pixels, stored_top, icc, pool)
+        top = _resize_to_srgb(pixels, stored_top, icc, orient, pool)
         del pixels, im  # the full-size decode is the largest buffer: let it go now
-        top = decode.apply_orientation(top, orient)
         alpha = variants.has_alpha(top)
         if top.mode == "RGBA" and not alpha:
             top = top.convert("RGB")
