@@ -9,7 +9,7 @@ from app.models import AuditEntry, Image, Notification
 from app.storage import get_storage
 
 from .conftest import Client, free_port, run_jobs
-from .test_uploads import PHOTO, put, start
+from .test_uploads import upload_photo
 
 
 class Inbox:
@@ -43,10 +43,7 @@ def config(config, inbox):
 def quarantined(client, creator, campaign):
     """A hero photo uploaded by the creator and held for review."""
     client.login(creator)
-    data = PHOTO.read_bytes()
-    started = start(client, campaign, data).get_json()
-    put(client, started, data)
-    client.api(started["urls"]["complete"])
+    started = upload_photo(client, campaign)
     run_jobs()
     db.session.expire_all()
     image = db.session.get(Image, started["image_id"])
@@ -153,13 +150,7 @@ def test_double_approval_and_approving_a_published_photo_are_refused(app, quaran
 
 def test_bulk_decisions(app, client, creator, campaign, admin):
     client.login(creator)
-    ids = []
-    for name in ("one.jpg", "two.jpg"):
-        data = PHOTO.read_bytes()
-        started = start(client, campaign, data, name=name).get_json()
-        put(client, started, data)
-        client.api(started["urls"]["complete"])
-        ids.append(started["image_id"])
+    ids = [upload_photo(client, campaign, name)["image_id"] for name in ("one.jpg", "two.jpg")]
     run_jobs()
     admin_http = admin_client(app, admin)
     refused = admin_http.form("/admin/review/bulk", {"image_ids": ids, "action": "reject"})
@@ -218,10 +209,7 @@ def test_provider_outage_sends_the_photo_to_manual_review(app, client, creator, 
 
     app.extensions["moderation"] = Down()
     client.login(creator)
-    data = PHOTO.read_bytes()
-    started = start(client, campaign, data).get_json()
-    put(client, started, data)
-    client.api(started["urls"]["complete"])
+    started = upload_photo(client, campaign)
     run_jobs()
     db.session.expire_all()
     image = db.session.get(Image, started["image_id"])

@@ -27,6 +27,15 @@ def put(client, started, data):
                             headers=upload["headers"])
 
 
+def upload_photo(client, campaign, name="photo.jpg", path=PHOTO):
+    """Start, send and complete one single-PUT upload; return the started upload."""
+    data = path.read_bytes()
+    started = start(client, campaign, data, name=name).get_json()
+    assert put(client, started, data).status_code == 200
+    assert client.api(started["urls"]["complete"]).status_code == 202
+    return started
+
+
 @pytest.fixture
 def logged_in(client, creator):
     client.login(creator)

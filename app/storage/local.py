@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from .base import (
-    IMMUTABLE,
     KeyRefused,
     ObjectInfo,
     ObjectMissing,
@@ -286,10 +285,6 @@ class LocalStorage(Storage):
         if not is_public(key):
             raise KeyRefused(f"{key} is not a public variant")
         return f"{self.public_base}/{quote(key)}"
-
-    def cache_control(self, key):
-        """The Cache-Control header the media route sends for a variant."""
-        return self._read_meta(key).get("cache_control") or IMMUTABLE
 
     def check(self):
         probe = self.root / ".healthz"

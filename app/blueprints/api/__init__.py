@@ -1,17 +1,15 @@
 """JSON API used by the browser uploader (session auth, CSRF token in a header)."""
 from flask import Blueprint, jsonify, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ...services import campaigns as campaign_service
 from ...services import uploads as upload_service
+from ..common import require_login
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every API call needs a logged-in user."""
+require_login(bp)
 
 
 @bp.errorhandler(upload_service.UploadError)

@@ -1,8 +1,9 @@
 """The creator's dashboard: campaigns, their edit pages and image cards."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ... import states
+from ..common import require_login, vary_on_htmx
 from ...imaging import PLACEMENTS
 from ...services import campaigns as campaign_service
 from ...services import images as image_service
@@ -12,17 +13,8 @@ bp = Blueprint("dashboard", __name__)
 FORM_FIELDS = ("title", "slug", "summary", "story")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every dashboard page needs a logged-in user."""
-
-
-@bp.after_request
-def vary_on_htmx(response):
-    """Full pages and htmx partials share URLs, so caches must key on HX-Request."""
-    response.vary.add("HX-Request")
-    return response
+require_login(bp)
+vary_on_htmx(bp)
 
 
 @bp.route("/")

@@ -1,23 +1,15 @@
 """The notification centre and the badge htmx keeps current."""
 from flask import Blueprint, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ...services import notifications
+from ..common import require_login, vary_on_htmx
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Notifications belong to a logged-in user."""
-
-
-@bp.after_request
-def vary_on_htmx(response):
-    """The badge is a partial; caches must tell it from pages."""
-    response.vary.add("HX-Request")
-    return response
+require_login(bp)
+vary_on_htmx(bp)
 
 
 @bp.route("/")
