@@ -226,8 +226,8 @@ def main():
                         times[(label, name)].append(ms)
 
         print(f"\nMedian of {args.rounds} interleaved rounds (after one warm-up round).\n")
-        header = (f"| input | implementation | median ms | peak MB | output KB "
-                  f"| ours ÷ naive | ours ÷ sharp | ours peak ÷ sharp peak |")
+        header = ("| input | implementation | median ms | peak MB | output KB "
+                  "| ours ÷ naive | ours ÷ sharp | ours peak ÷ sharp peak |")
         print(header)
         print("|" + "---|" * 8)
         for label, path in inputs.items():

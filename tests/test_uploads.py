@@ -1,5 +1,4 @@
 """One image all the way through the API and the worker, and every way it can go wrong."""
-from pathlib import Path
 
 import pytest
 
