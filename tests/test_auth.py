@@ -76,3 +76,11 @@ def test_first_admin_is_created_once_with_a_printed_password(runner, monkeypatch
     second = runner.invoke(args=["users", "ensure-admin"])
     assert "password" not in second.output
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
+
+
+def test_every_answer_carries_the_security_headers(client):
+    for path in ("/login", "/c/missing", "/healthz"):
+        headers = client.get(path).headers
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"

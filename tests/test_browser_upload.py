@@ -60,3 +60,25 @@ def test_a_document_named_jpg_is_refused_before_anything_is_sent(browser, live_s
     assert api_calls == []  # checked in the browser, from the file's first bytes
     page.click("#cards-gallery button:has-text('Dismiss')")
     assert page.query_selector("#cards-gallery .image-card") is None
+
+
+@pytest.mark.browser
+def test_photos_dropped_on_a_section_are_uploaded(browser, live_server, worker, creator, campaign):
+    import base64
+
+    page = browser.new_page()
+    log_in(page, live_server, creator, PASSWORD)
+    page.goto(f"{live_server}/campaigns/{campaign.id}")
+    photo = base64.b64encode((CORPUS / "files/jpeg_meta/iptc.jpg").read_bytes()).decode()
+    transfer = page.evaluate_handle("""(b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], "dropped.jpg", { type: "image/jpeg" }));
+        return transfer;
+    }""", photo)
+    zone = page.locator("section.dropzone", has=page.locator("#cards-gallery"))
+    zone.dispatch_event("dragover", {"dataTransfer": transfer})
+    assert "dragging" in zone.get_attribute("class")
+    zone.dispatch_event("drop", {"dataTransfer": transfer})
+    page.wait_for_selector('#cards-gallery .image-card[data-state="ready"]', timeout=60_000)
+    assert "dropped.jpg" in page.inner_text("#cards-gallery")
