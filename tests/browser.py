@@ -58,6 +58,8 @@ def worker(app):
         S3_BUCKET=app.config.get("S3_BUCKET") or "",
         S3_REGION=app.config.get("S3_REGION") or "us-east-1",
         S3_ENDPOINT_URL=app.config.get("S3_ENDPOINT_URL") or "",
+        # The make-run default, for real: NudeNet in RQ's forked work horses.
+        MODERATION_PROVIDER="nudenet",
     )
     process = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
