@@ -32,12 +32,18 @@ def process_image(image_id):
 
 
 def clean_stale_uploads():
-    """Remove uploads not finished within a day, then run again in an hour."""
-    from .services import uploads
+    """Hourly upkeep: remove uploads unfinished after a day, fail images whose worker died."""
+    from datetime import timedelta
+
+    from .services import images, uploads
 
     with _context():
         removed = uploads.clean_stale()
         log.info("removed %d upload(s) left unfinished for over a day", removed)
+        # Twice the job time-out: RQ has certainly given up on such a job by then.
+        stuck = images.fail_stuck(timedelta(seconds=2 * current_app.config["JOB_TIMEOUT"]))
+        if stuck:
+            log.warning("marked %d image(s) failed after their worker stopped", stuck)
         schedule_cleanup()
         return removed
 

@@ -210,3 +210,41 @@ def test_storage_failure_during_processing_fails_cleanly(logged_in, campaign, mo
     assert image.variants == []
     for key in calls[:2]:
         assert storage.head(key) is None  # what this attempt wrote is gone again
+
+
+def test_a_failed_photo_can_be_tried_again(logged_in, campaign, monkeypatch):
+    started = upload_photo(logged_in, campaign)
+    storage = get_storage()
+    real_put = storage.put
+    monkeypatch.setattr(storage, "put", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
+    run_jobs()
+    db.session.expire_all()
+    assert db.session.get(Image, started["image_id"]).state == states.FAILED
+    card = logged_in.get(started["urls"]["card"]).get_data(as_text=True)
+    assert "Try again" in card and "/retry" in card
+    monkeypatch.setattr(storage, "put", real_put)  # the disk has room again
+    again = logged_in.form(f"/images/{started['image_id']}/retry", headers={"HX-Request": "true"})
+    assert again.status_code == 200 and 'hx-trigger="every 1s"' in again.get_data(as_text=True)
+    run_jobs()
+    db.session.expire_all()
+    assert db.session.get(Image, started["image_id"]).state == states.READY
+    refused = logged_in.form(f"/images/{started['image_id']}/retry")
+    assert refused.status_code == 409
+
+
+def test_images_whose_worker_died_are_marked_failed(logged_in, campaign):
+    from datetime import timedelta
+
+    from app.models import utcnow
+    from app.services.images import fail_stuck
+
+    started = upload_photo(logged_in, campaign)
+    image = db.session.get(Image, started["image_id"])
+    assert image.claim(states.UPLOADED, states.PROCESSING)  # a worker took it, then died
+    assert fail_stuck(timedelta(minutes=10)) == 0  # too early to tell
+    image.updated_at = utcnow() - timedelta(minutes=11)
+    db.session.commit()
+    assert fail_stuck(timedelta(minutes=10)) == 1
+    db.session.expire_all()
+    image = db.session.get(Image, started["image_id"])
+    assert image.state == states.FAILED and image.error_code == "processing_timeout"

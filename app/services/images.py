@@ -58,6 +58,34 @@ def requeue_stranded(older_than=timedelta(seconds=30)):
     return sum(enqueue_processing(image_id) for image_id in stranded)
 
 
+def retry(image):
+    """Send a failed image through processing again (its original is still stored)."""
+    if image.state != states.FAILED:
+        from werkzeug.exceptions import Conflict
+
+        raise Conflict("Only photos whose processing failed can be tried again.")
+    image.transition_to(states.UPLOADED)
+    image.error_code = image.error_message = None
+    db.session.commit()
+    return enqueue_processing(image.id)
+
+
+def fail_stuck(older_than):
+    """Mark `failed` the images left `processing` by a worker that died; return how many."""
+    from .. import imaging
+
+    cutoff = utcnow() - older_than
+    stuck = db.session.scalars(
+        db.select(Image).where(Image.state == states.PROCESSING, Image.updated_at < cutoff)
+    ).all()
+    for image in stuck:
+        image.transition_to(states.FAILED)
+        image.error_code = "processing_timeout"
+        image.error_message = imaging.MESSAGES["processing_timeout"]
+    db.session.commit()
+    return len(stuck)
+
+
 def card_text(image):
     """The plain-language line shown on an image's card."""
     if image.state in (states.REJECTED, states.FAILED) and image.error_message:

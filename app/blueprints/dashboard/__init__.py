@@ -54,6 +54,14 @@ def edit_campaign(campaign_id):
                            errors=errors, placements=PLACEMENTS), 422 if errors else 200
 
 
+@bp.route("/images/<int:image_id>/retry", methods=["POST"])
+def retry_image(image_id):
+    """Try processing a failed image again; answer with its (now polling) card."""
+    image = image_service.get_image_for(current_user, image_id)
+    image_service.retry(image)
+    return render_template("partials/_image_card.html", image=image)
+
+
 @bp.route("/images/<int:image_id>/card")
 def image_card(image_id):
     """One image's card; htmx polls it while work runs and the card stops polling after."""
