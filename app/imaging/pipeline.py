@@ -134,6 +134,10 @@ def process(data, placement=None, settings=Settings()):
             # Never save one image object from two threads: Pillow keeps per-save state on it.
             jobs.append((level.size, "jpeg", pool.submit(variants.encode, _own(level), "jpeg",
                                                          **quality)))
+        # Small work for this thread while the pool encodes (placeholder() saves a copy).
+        content_hash = hashlib.sha256(data).hexdigest()
+        placeholder = variants.placeholder(levels[-1])
+        dominant_colour = variants.dominant_colour(levels[-1])
         outputs = [
             variants.EncodedVariant(size[0], size[1], fmt, job.result())
             for size, fmt, job in jobs
@@ -144,11 +148,11 @@ def process(data, placement=None, settings=Settings()):
         width=width,
         height=height,
         bytes=len(data),
-        content_hash=hashlib.sha256(data).hexdigest(),
+        content_hash=content_hash,
         has_alpha=alpha,
         orientation=orient,
         icc=bool(icc),
-        placeholder=variants.placeholder(levels[-1]),
-        dominant_colour=variants.dominant_colour(levels[-1]),
+        placeholder=placeholder,
+        dominant_colour=dominant_colour,
         variants=outputs,
     )
