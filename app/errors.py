@@ -31,6 +31,7 @@ def register(app):
 
     @app.after_request
     def security_headers(response):
+        """Add the headers every answer carries."""
         # No framing (clickjacking), no MIME sniffing, no full URLs leaked to other sites.
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -39,6 +40,7 @@ def register(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        """A missing or stale CSRF token: say how to recover."""
         return render_error(
             400, "This form has expired or was sent from elsewhere. Please reload the page and try again."
         )
@@ -46,6 +48,7 @@ def register(app):
     for status in MESSAGES:
         @app.errorhandler(status)
         def http_error(error, status=status):
+            """Any HTTP error, with its specific description when there is one."""
             description = getattr(error, "description", None)
             default = getattr(type(error), "description", None)
             message = description if description and description != default else MESSAGES[status]

@@ -18,6 +18,8 @@ def utcnow():
 
 
 class User(UserMixin, db.Model):
+    """A person who logs in: a campaign creator or a platform admin."""
+
     id = db.Column(db.Integer, primary_key=True)
     email = db.Column(db.String(254), unique=True, nullable=False)
     password_hash = db.Column(db.String(256), nullable=False)
@@ -41,6 +43,8 @@ class User(UserMixin, db.Model):
 
 
 class Campaign(db.Model):
+    """A fundraising page: text by its owner, images in three placements."""
+
     id = db.Column(db.Integer, primary_key=True)
     owner_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False, index=True)
     title = db.Column(db.String(200), nullable=False)
@@ -69,6 +73,8 @@ class Campaign(db.Model):
 
 
 class Image(db.Model):
+    """One photo on a campaign, from upload to published variants (see states.py)."""
+
     id = db.Column(db.Integer, primary_key=True)
     campaign_id = db.Column(db.Integer, db.ForeignKey("campaign.id"), nullable=False, index=True)
     uploader_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)
@@ -169,6 +175,8 @@ class Upload(db.Model):
 
 
 class Variant(db.Model):
+    """One processed output file of an image: a width in one format."""
+
     id = db.Column(db.Integer, primary_key=True)
     image_id = db.Column(db.Integer, db.ForeignKey("image.id"), nullable=False, index=True)
     width = db.Column(db.Integer, nullable=False)

@@ -29,6 +29,7 @@ def admin_required(view):
 
 @bp.errorhandler(moderation.ReviewError)
 def review_error(error):
+    """A refused review action, in plain words; nothing was changed."""
     from ...errors import render_error
 
     return render_error(error.status, error.message)
