@@ -5,6 +5,7 @@ from werkzeug.exceptions import NotFound
 
 from ..extensions import db
 from ..models import Campaign
+from .access import owned_or_404
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _INLINE = re.compile(r"^\[image\s+(\d+)\]$", re.IGNORECASE)
@@ -21,9 +22,7 @@ def campaigns_for(user):
 def get_campaign_for(user, campaign_id):
     """Return the campaign if `user` may touch it; 404 otherwise (no hint that it exists)."""
     campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or not (user.is_admin or campaign.owner_id == user.id):
-        raise NotFound("We couldn't find that campaign in your account.")
-    return campaign
+    return owned_or_404(campaign, campaign and campaign.owner_id, user, "campaign")
 
 
 def get_public_campaign(slug):

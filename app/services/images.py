@@ -2,15 +2,16 @@
 import logging
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, url_for
 from redis.exceptions import RedisError
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import Conflict
 
-from .. import states
+from .. import imaging, states
 from ..extensions import db
-from ..models import Image, utcnow
+from ..models import Image, Variant, utcnow
 from ..queue import get_queue
-from ..storage import get_storage
+from ..storage import StorageError, get_storage
+from .access import owned_or_404
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +30,7 @@ STATE_TEXT = {
 def get_image_for(user, image_id):
     """Return the image if `user` may see it (its campaign's owner, or an admin); else 404."""
     image = db.session.get(Image, image_id)
-    if image is None or not (user.is_admin or image.campaign.owner_id == user.id):
-        raise NotFound("We couldn't find that image in your account.")
-    return image
+    return owned_or_404(image, image and image.campaign.owner_id, user, "image")
 
 
 def enqueue_processing(image_id):
@@ -61,8 +60,6 @@ def requeue_stranded(older_than=timedelta(seconds=30)):
 def retry(image):
     """Send a failed image through processing again (its original is still stored)."""
     if image.state != states.FAILED:
-        from werkzeug.exceptions import Conflict
-
         raise Conflict("Only photos whose processing failed can be tried again.")
     image.transition_to(states.UPLOADED)
     image.error_code = image.error_message = None
@@ -72,8 +69,6 @@ def retry(image):
 
 def fail_stuck(older_than):
     """Mark `failed` the images left `processing` by a worker that died; return how many."""
-    from .. import imaging
-
     cutoff = utcnow() - older_than
     stuck = db.session.scalars(
         db.select(Image).where(Image.state == states.PROCESSING, Image.updated_at < cutoff)
@@ -108,11 +103,23 @@ def variant_sources(image):
 
 def thumbnail_url(image):
     """A small picture of the image for its card: public once ready, private while in review."""
-    from flask import url_for
-
     jpegs = image.variants_of("jpeg")
     if not jpegs:
         return None
     if image.state == states.READY:
         return get_storage().public_url(jpegs[-1].key)
     return url_for("admin.private_variant", image_id=image.id, variant_id=jpegs[-1].id)
+
+
+def delete_unreferenced(keys):
+    """Delete these variant files unless another image still uses them.
+
+    Content-hash names are shared by identical outputs, so a key can belong to two images.
+    """
+    for key in keys:
+        if db.session.scalar(db.select(Variant.id).filter_by(key=key).limit(1)):
+            continue
+        try:
+            get_storage().delete(key)
+        except StorageError:
+            log.warning("could not remove variant %s", key)

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..models import AuditEntry, Image
 from ..moderation import build_provider, check_with_retries
 from ..storage import IMMUTABLE, QUARANTINE, VARIANTS, StorageError, get_storage
+from .images import delete_unreferenced
 from .notifications import notify
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def approve(admin, image):
                            f"“{image.campaign.title}”.", image,
            email_subject="Your photo was approved")
     db.session.commit()
-    _delete_unreferenced(private_keys)
+    delete_unreferenced(private_keys)
 
 
 def reject(admin, image, reason):
@@ -103,7 +104,7 @@ def reject(admin, image, reason):
                            f"“{image.campaign.title}”. Reason: {reason}. Please choose another photo.",
            image, email_subject="Your photo could not be approved")
     db.session.commit()
-    _delete_unreferenced(keys)
+    delete_unreferenced(keys)
 
 
 def decide_many(admin, image_ids, action, reason=""):
@@ -137,15 +138,6 @@ def _check_reviewable(admin, image, verb):
 def _audit(admin, image, action, reason):
     db.session.add(AuditEntry(actor_id=admin.id, image_id=image.id, campaign_id=image.campaign_id,
                               action=action, reason=reason, labels=image.moderation_labels))
-
-
-def _delete_unreferenced(keys):
-    # Content-hash names are shared by identical outputs: keep keys another image still uses.
-    from ..models import Variant
-
-    for key in keys:
-        if not db.session.scalar(db.select(Variant.id).filter_by(key=key).limit(1)):
-            get_storage().delete(key)
 
 
 def _content_type(variant):

@@ -8,8 +8,9 @@ from .. import imaging, states
 from ..extensions import db
 from ..imaging.variants import EncodedVariant
 from ..models import Image, Variant
-from ..storage import IMMUTABLE, QUARANTINE, VARIANTS, StorageError, get_storage
+from ..storage import IMMUTABLE, QUARANTINE, VARIANTS, get_storage
 from . import moderation
+from .images import delete_unreferenced
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +75,7 @@ def variant_key(variant: EncodedVariant, prefix=VARIANTS):
 def _finish_with_error(image, state, code, message, written):
     """Roll back what this attempt wrote and record why, in plain words."""
     db.session.rollback()
-    for key in written:
-        # Content-hash names are shared by identical outputs: keep keys another image uses.
-        if db.session.scalar(db.select(Variant.id).filter_by(key=key).limit(1)):
-            continue
-        try:
-            get_storage().delete(key)
-        except StorageError:
-            log.warning("could not remove variant %s after a failure", key)
+    delete_unreferenced(written)
     image = db.session.get(Image, image.id)
     image.transition_to(state)
     image.error_code, image.error_message = code, message

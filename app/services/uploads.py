@@ -10,13 +10,13 @@ import uuid
 from datetime import timedelta
 
 from flask import current_app
-from werkzeug.exceptions import NotFound
 
 from .. import imaging, states
 from ..extensions import db
 from ..imaging.detect import SNIFF_BYTES
 from ..models import PLACEMENTS, Image, Upload, utcnow
 from ..storage import ORIGINALS, ObjectMissing, StorageError, get_storage
+from .access import owned_or_404
 from .images import enqueue_processing
 
 log = logging.getLogger(__name__)
@@ -43,9 +43,7 @@ class UploadError(ValueError):
 def get_upload_for(user, upload_id):
     """Return the upload if `user` started it or is an admin; 404 otherwise."""
     upload = db.session.get(Upload, upload_id)
-    if upload is None or not (user.is_admin or upload.user_id == user.id):
-        raise NotFound("We couldn't find that upload in your account.")
-    return upload
+    return owned_or_404(upload, upload and upload.user_id, user, "upload")
 
 
 def plan(size):
@@ -166,9 +164,9 @@ def complete(upload):
             storage.complete_multipart(key, upload.multipart_id)
         info = storage.head(key)
     except StorageError as error:
-        if isinstance(error, ObjectMissing) and storage.head(key) is not None:
-            info = storage.head(key)  # a concurrent `complete` got there first
-        else:
+        # ObjectMissing with the object in place: a concurrent `complete` got there first.
+        info = storage.head(key) if isinstance(error, ObjectMissing) else None
+        if info is None:
             raise UploadError(imaging.MESSAGES["storage_error"], status=503, code="storage_error")
     if info is None:
         raise UploadError("We haven't received this file yet. Please upload it again.",
