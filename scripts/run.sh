@@ -32,8 +32,9 @@ else
   redis_port=$(.venv/bin/python -c "from urllib.parse import urlparse; import sys; print(urlparse(sys.argv[1]).port or 6379)" "$REDIS_URL")
   mkdir -p instance/redis
   echo "==> starting redis-server on port $redis_port (data in instance/redis)"
-  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$PWD/instance/redis" --save 60 1 --daemonize no \
-    --logfile "$PWD/instance/redis/redis.log" &
+  # Its own session, so Ctrl-C reaches only web and worker; stop() ends Redis after them.
+  setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$PWD/instance/redis" \
+    --save 60 1 --daemonize no --logfile "$PWD/instance/redis/redis.log" &
   redis_pid=$!
   for _ in $(seq 50); do redis_up && break; sleep 0.1; done
   redis_up || { echo "Redis did not start; see instance/redis/redis.log"; exit 1; }
